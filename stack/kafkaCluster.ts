@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync, closeSync } from "node:fs";
 import path from "node:path";
-import { Kafka, logLevel } from "kafkajs";
+import kafkajs from "kafkajs";
 import { FleetlineError } from "../platform/errors.ts";
 import { assertJava, ensureKafkaJars } from "./kafkaJars.ts";
 import { log4jProperties, renderNodeProperties, type KafkaNodeSpec } from "./kafkaNodeConfig.ts";
@@ -147,7 +147,7 @@ export async function waitUntilReady(dir: string, options: { timeoutMs?: number;
   const state = readClusterState(dir);
   if (!state) throw new FleetlineError("STACK_NOT_INITIALISED", `no cluster in ${dir}`);
   const expected = options.expectedBrokers ?? state.nodes.length;
-  const kafka = new Kafka({ clientId: "fleetline-stack", brokers: brokerList(state), logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+  const kafka = new kafkajs.Kafka({ clientId: "fleetline-stack", brokers: brokerList(state), logLevel: kafkajs.logLevel.NOTHING, retry: { retries: 0 } });
   const admin = kafka.admin();
   try {
     await waitFor(

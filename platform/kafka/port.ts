@@ -21,7 +21,10 @@ export interface DeliveryReport {
 }
 
 export interface KafkaProducer {
-  /** Resolves only when every record is acknowledged by the cluster (acks=all); rejects otherwise. */
+  /**
+   * Resolves only when every record is acknowledged by the cluster (acks=all); rejects otherwise.
+   * Returns one report per partition written (the first offset written there).
+   */
   send(topic: string, records: readonly OutgoingRecord[]): Promise<DeliveryReport[]>;
   disconnect(): Promise<void>;
 }
@@ -64,6 +67,10 @@ export interface KafkaConsumer {
   /** Starts consuming; the handler gets one partition's batch at a time. Offsets are never auto-committed. */
   run(handler: (batch: ConsumerBatch, context: BatchContext) => Promise<void>): Promise<void>;
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /**
+   * Stops fetching these partitions. Called from inside the handler for the batch's own partition, the batch
+   * counts as not processed: it is delivered again after resume (both adapters), so nothing is skipped.
+   */
   pause(partitions: readonly TopicPartition[]): void;
   resume(partitions: readonly TopicPartition[]): void;
   /** Move the read position (used by replay); only valid for assigned partitions. */
@@ -79,6 +86,8 @@ export interface ConsumerOptions {
   /** Maximum records handed to one handler call. */
   readonly maxBatchSize?: number;
   readonly sessionTimeoutMs?: number;
+  /** Partitions handled in parallel by one consumer (each still strictly in order). */
+  readonly partitionsConsumedConcurrently?: number;
 }
 
 export interface ProducerOptions {
