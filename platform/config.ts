@@ -13,7 +13,8 @@ export function loadConfig<S extends z.ZodObject>(
   const result = schema.safeParse(env);
   if (result.success) return Object.freeze(result.data);
   const problems = result.error.issues.map((issue) => {
-    const variable = issue.path.join(".") || "(environment)";
+    // The first path element is the variable; deeper elements are positions inside a parsed list.
+    const variable = issue.path.length ? String(issue.path[0]) : "(environment)";
     const received = env[variable];
     const shown = received === undefined ? "it is not set" : `got ${JSON.stringify(received)}`;
     return { variable, message: `${variable}: ${issue.message} (${shown})` };
@@ -21,7 +22,7 @@ export function loadConfig<S extends z.ZodObject>(
   throw new FleetlineError(
     "CONFIG_INVALID",
     `Invalid configuration:\n  ${problems.map((problem) => problem.message).join("\n  ")}`,
-    { details: { variables: problems.map((problem) => problem.variable) } },
+    { details: { variables: [...new Set(problems.map((problem) => problem.variable))] } },
   );
 }
 

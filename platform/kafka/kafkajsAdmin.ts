@@ -13,24 +13,36 @@ export async function kafkajsAdmin(kafka: Kafka): Promise<KafkaAdmin> {
   return {
     async createTopics(topics: readonly TopicCreation[]) {
       // kafkajs's own waitForLeaders trips over KRaft metadata propagation; poll for leaders ourselves.
-      await admin.createTopics({
-        waitForLeaders: false,
-        topics: topics.map((topic) => ({
-          topic: topic.name,
-          numPartitions: topic.partitions,
-          replicationFactor: topic.replicationFactor,
-          configEntries: Object.entries(topic.configs).map(([name, value]) => ({ name, value })),
-        })),
-      });
+      await admin
+        .createTopics({
+          waitForLeaders: false,
+          topics: topics.map((topic) => ({
+            topic: topic.name,
+            numPartitions: topic.partitions,
+            replicationFactor: topic.replicationFactor,
+            configEntries: Object.entries(topic.configs).map(([name, value]) => ({ name, value })),
+          })),
+        })
+        // kafkajs refreshes metadata right after creating; a broker that has not heard of the topic yet answers
+        // UNKNOWN_TOPIC_OR_PARTITION although creation succeeded.
+        .catch((error: unknown) => {
+          if ((error as { type?: string }).type !== "UNKNOWN_TOPIC_OR_PARTITION") throw error;
+        });
       await waitForLeaders(admin, topics);
     },
-    listTopics: () => admin.listTopics(),
+    // admin.listTopics() answers from cached metadata and misses topics created a moment ago.
+    listTopics: async () => (await admin.fetchTopicMetadata()).topics.map((topic) => topic.name),
     async describeTopics(names) {
       const metadata = await admin.fetchTopicMetadata({ topics: [...names] });
       return metadata.topics.map((topic) => ({
         name: topic.name,
         partitions: topic.partitions
-          .map((partition) => ({ partition: partition.partitionId, leader: partition.leader, replicas: partition.replicas, isr: partition.isr }))
+          .map((partition) => ({
+            partition: partition.partitionId,
+            leader: partition.leader,
+            replicas: partition.replicas,
+            isr: partition.isr,
+          }))
           .sort((a, b) => a.partition - b.partition),
       }));
     },
@@ -47,7 +59,10 @@ export async function kafkajsAdmin(kafka: Kafka): Promise<KafkaAdmin> {
       );
     },
     async offsetsForTime(topic, timestampMs) {
-      const [byTime, ends] = await Promise.all([admin.fetchTopicOffsetsByTimestamp(topic, timestampMs), admin.fetchTopicOffsets(topic)]);
+      const [byTime, ends] = await Promise.all([
+        admin.fetchTopicOffsetsByTimestamp(topic, timestampMs),
+        admin.fetchTopicOffsets(topic),
+      ]);
       const highByPartition = new Map(ends.map((entry) => [entry.partition, entry.high]));
       // Kafka answers -1 when no record is that late: start at the end of the partition.
       return byTime.map((entry) => ({
@@ -58,11 +73,19 @@ export async function kafkajsAdmin(kafka: Kafka): Promise<KafkaAdmin> {
     },
     async watermarks(topic) {
       const offsets = await admin.fetchTopicOffsets(topic);
-      return offsets.map((entry) => ({ partition: entry.partition, low: entry.low, high: entry.high })).sort((a, b) => a.partition - b.partition);
+      return offsets
+        .map((entry) => ({ partition: entry.partition, low: entry.low, high: entry.high }))
+        .sort((a, b) => a.partition - b.partition);
     },
     async groupOffsets(groupId, topic) {
       const fetched = await admin.fetchOffsets({ groupId, topics: [topic] });
-      return fetched.flatMap((entry) => entry.partitions.map((partition) => ({ topic: entry.topic, partition: partition.partition, offset: partition.offset })));
+      return fetched.flatMap((entry) =>
+        entry.partitions.map((partition) => ({
+          topic: entry.topic,
+          partition: partition.partition,
+          offset: partition.offset,
+        })),
+      );
     },
     async brokerIds() {
       const cluster = await admin.describeCluster();
@@ -72,8 +95,14 @@ export async function kafkajsAdmin(kafka: Kafka): Promise<KafkaAdmin> {
   };
 }
 
-async function waitForLeaders(admin: ReturnType<Kafka["admin"]>, topics: readonly TopicCreation[], timeoutMs = 30_000): Promise<void> {
+async function waitForLeaders(
+  admin: ReturnType<Kafka["admin"]>,
+  topics: readonly TopicCreation[],
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  // Metadata reaches the brokers one by one; several consecutive good answers mean they have all heard.
+  let consecutive = 0;
   for (;;) {
     try {
       const metadata = await admin.fetchTopicMetadata({ topics: topics.map((topic) => topic.name) });
@@ -81,11 +110,14 @@ async function waitForLeaders(admin: ReturnType<Kafka["admin"]>, topics: readonl
         const partitions = metadata.topics.find((entry) => entry.name === topic.name)?.partitions ?? [];
         return partitions.length === topic.partitions && partitions.every((partition) => partition.leader >= 0);
       });
-      if (ready) return;
+      consecutive = ready ? consecutive + 1 : 0;
+      if (consecutive >= 3) return;
     } catch (error) {
+      consecutive = 0;
       if (Date.now() > deadline) throw error;
     }
-    if (Date.now() > deadline) throw new Error(`topics ${topics.map((topic) => topic.name).join(", ")} have no leaders after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    if (Date.now() > deadline)
+      throw new Error(`topics ${topics.map((topic) => topic.name).join(", ")} have no leaders after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -10,7 +10,7 @@ export interface TopicCheck {
 
 /** Reads the live state of the named topics and verifies each; never changes anything. */
 export async function inspectTopics(admin: KafkaAdmin, checks: readonly TopicCheck[], maxConsumerDowntimeHours: number): Promise<TopicProblem[]> {
-  const existing = new Set(await admin.listTopics());
+  const existing = await listTopicsSettled(admin, checks.map((check) => check.name));
   const present = checks.filter((check) => existing.has(check.name)).map((check) => check.name);
   const [metadata, configs] = present.length ? await Promise.all([admin.describeTopics(present), admin.describeTopicConfigs(present)]) : [[], {}];
   return checks.flatMap((check) =>
@@ -57,4 +57,15 @@ export function specFor(name: string): TopicSpec {
     .sort((a, b) => b.name.length - a.name.length)[0];
   if (!spec) throw new FleetlineError("TOPIC_UNKNOWN", `topic ${name} is not in the catalogue`);
   return spec;
+}
+
+/** Topic metadata spreads across brokers eventually: a topic counts as missing only if it stays missing ~3 s. */
+async function listTopicsSettled(admin: KafkaAdmin, wanted: readonly string[]): Promise<Set<string>> {
+  let existing = new Set<string>();
+  for (let attempt = 0; attempt < 10; attempt++) {
+    existing = new Set(await admin.listTopics());
+    if (wanted.every((name) => existing.has(name))) break;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  return existing;
 }
