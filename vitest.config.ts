@@ -5,7 +5,6 @@ import { defineConfig } from "vitest/config";
 // file at a time, so a killed broker never surprises an unrelated test).
 export default defineConfig({
   test: {
-    reporters: process.env.CI ? ["default", ["json", { outputFile: ".stack/test-results.json" }]] : ["default"],
     projects: [
       {
         test: {

@@ -84,6 +84,8 @@ export const commonConfigSchema = z.object({
   SCHEMA_REGISTRY_URL: env.url("http://127.0.0.1:8081"),
   LOG_LEVEL: env.logLevel(),
   METRICS_PORT: env.port(9464),
+  /** Interface for /metrics, /healthz, /readyz; 0.0.0.0 in containers. */
+  METRICS_HOST: z.string().default("127.0.0.1"),
   /** Worst-case consumer downtime the topics must outlive; retention is derived from it (seed, Level 3). */
   MAX_CONSUMER_DOWNTIME_HOURS: env.positiveInt(72),
 });

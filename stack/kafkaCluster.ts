@@ -108,7 +108,6 @@ export async function startNode(dir: string, id: number): Promise<number> {
       "-Xms256m",
       "-Xmx512m",
       "-XX:+UseG1GC",
-      "-XX:TieredStopAtLevel=1",
       `-Dlog4j2.configurationFile=${path.join(dir, "log4j2.properties")}`,
       "-cp",
       `${kafkaLibDir}/*`,

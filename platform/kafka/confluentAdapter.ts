@@ -15,7 +15,7 @@ export function confluentClient(options: { brokers: readonly string[]; clientId:
     "client.id": options.clientId,
     log_level: 3, // librdkafka: errors only; our own logs carry the context
   });
-  const adminKafka = new kafkajs.Kafka({ clientId: `${options.clientId}-admin`, brokers: [...options.brokers], logLevel: kafkajs.logLevel.ERROR });
+  const adminKafka = new kafkajs.Kafka({ clientId: `${options.clientId}-admin`, brokers: [...options.brokers], logLevel: kafkajs.logLevel.NOTHING });
   return {
     kind: "confluent",
     producer: (producerOptions) => confluentProducer(kafka, producerOptions ?? {}),

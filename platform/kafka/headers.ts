@@ -4,7 +4,10 @@ export function normaliseHeaders(headers: Record<string, unknown> | undefined): 
   if (!headers) return result;
   for (const [name, raw] of Object.entries(headers)) {
     const value: unknown = Array.isArray(raw) ? raw[0] : raw;
-    result[name] = value === undefined || value === null ? undefined : Buffer.isBuffer(value) ? value : Buffer.from(String(value));
+    if (value === undefined || value === null) result[name] = undefined;
+    else if (Buffer.isBuffer(value)) result[name] = value;
+    else if (typeof value === "string") result[name] = Buffer.from(value);
+    else result[name] = Buffer.from(JSON.stringify(value));
   }
   return result;
 }
