@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { kafkaRecordSink } from "../../../gateway/kafka/sink.ts";
+import type { ConsumedRecord, KafkaAdmin, KafkaClient, KafkaProducer } from "../../../platform/kafka/port.ts";
+import { readClusterState, startNode, stopNode, waitUntilReady } from "../../../stack/kafkaCluster.ts";
+import { createTestTopic, stackDir, testKafka, waitForFullIsr } from "../../support/kafka.ts";
+import { uniqueName } from "../../support/names.ts";
+import { connectVehicle, publishQos1, startGateway, telemetry, vins, type RunningGateway } from "../../integration/gateway/harness.ts";
+
+const secrets = new Map(vins.map((vin) => [vin, `secret-${vin}`]));
+const topics = { telemetry: uniqueName("gwf-telemetry"), telemetryDlq: uniqueName("gwf-dlq"), otaStatus: uniqueName("gwf-ota") };
+let kafka: KafkaClient;
+let admin: KafkaAdmin;
+let producer: KafkaProducer;
+let running: RunningGateway;
+
+beforeAll(async () => {
+  kafka = testKafka();
+  admin = await kafka.admin();
+  for (const topic of Object.values(topics)) await createTestTopic(admin, topic);
+  producer = await kafka.producer({ lingerMs: 1, deliveryTimeoutMs: 120_000 });
+  running = await startGateway({ sink: kafkaRecordSink(producer), secrets, topics, produceTimeoutMs: 5_000 });
+});
+
+afterAll(async () => {
+  const dir = stackDir();
+  for (const node of readClusterState(dir)?.nodes ?? []) await startNode(dir, node.id);
+  await waitUntilReady(dir, { timeoutMs: 120_000 });
+  await running?.close();
+  await producer?.disconnect();
+  await admin?.disconnect();
+});
+
+describe("gateway with every Kafka broker stopped", () => {
+  it("sends no PUBACK while no broker is up, and after restart every message is stored", async () => {
+    // Given a vehicle with a persistent outgoing store (mqtt.js keeps unacknowledged messages and resends)
+    const vin = vins[0];
+    const client = await connectVehicle(running.port, vin, secrets.get(vin)!, { reconnectPeriod: 500, clean: false });
+    const dir = stackDir();
+    const nodes = readClusterState(dir)?.nodes ?? [];
+    // When every broker is stopped and the vehicle publishes
+    for (const node of nodes) await stopNode(dir, node.id, "SIGKILL");
+    const events = Array.from({ length: 20 }, (_, seq) => telemetry(vin, seq));
+    let acked = 0;
+    const acks = events.map((event) => publishQos1(client, `vehicles/${vin}/telemetry`, JSON.stringify(event)).then(() => acked++));
+    await new Promise((resolve) => setTimeout(resolve, 8_000));
+    // Then no PUBACK has arrived (the gateway timed out, disconnected the vehicle, and it keeps retrying)
+    expect(acked).toBe(0);
+    // When the brokers come back
+    for (const node of nodes) await startNode(dir, node.id);
+    await waitUntilReady(dir, { timeoutMs: 120_000 });
+    await waitForFullIsr(admin, topics.telemetry);
+    // Then every message is PUBACKed and every event_id is in Kafka
+    await Promise.all(acks);
+    client.end(true);
+    const seen = new Set<string>();
+    const consumer = await kafka.consumer({ groupId: uniqueName("gwf"), fromBeginning: true });
+    await consumer.subscribe([topics.telemetry]);
+    await consumer.run((batch) => {
+      for (const record of batch.records as ConsumedRecord[]) seen.add(record.headers.event_id?.toString() ?? "");
+      return Promise.resolve();
+    });
+    await expect.poll(() => events.every((event) => seen.has(event.event_id)), { timeout: 60_000 }).toBe(true);
+    await consumer.disconnect();
+  });
+});
