@@ -70,7 +70,10 @@ export async function startLocalFleet(options: LocalFleetOptions): Promise<Local
     await runTool("schemas/registry/registerAll.ts", [], { ...common, SCHEMA_REGISTRY_URL: registryUrl });
 
     const pipelineMetricsPort = await freePort();
-    const pipelineGroupId = "fleetline-pipeline";
+    // One consumer group per database: a group's committed offsets describe what one store holds, so two local
+    // fleets on different databases (tests, demo next to a load test) never split each other's partitions.
+    const databaseName = new URL(options.databaseUrl).pathname.replace(/^\//, "") || "fleetline";
+    const pipelineGroupId = databaseName === "fleetline" ? "fleetline-pipeline" : `fleetline-pipeline-${databaseName}`;
     log("starting the pipeline…");
     services.push(
       await startService({

@@ -114,7 +114,7 @@ async function main(): Promise<number> {
     for (let stepRate = nextRampRate([], policy); stepRate !== undefined; stepRate = values.ramp ? nextRampRate(rampHistory, policy) : undefined) {
       const seed = randomBytes(6).toString("hex");
       const step = await runStep({ label: `gateway ${stepRate}/s`, mqttUrl: target.mqttUrl, vehicles, rate: stepRate, durationS, seed, storeRoot, credentials, misbehaviour, databaseUrl: config.DATABASE_URL });
-      const audit = await auditAfterCatchUp({ brokers, groupId: values["group-id"], topic: "vehicle.telemetry", databaseUrl: config.DATABASE_URL, ackedEventIds: step.ackedEventIds, timeoutMs: auditTimeoutMs });
+      const audit = await auditAfterCatchUp({ brokers, groupId: fleet?.pipelineGroupId ?? values["group-id"], topic: "vehicle.telemetry", databaseUrl: config.DATABASE_URL, ackedEventIds: step.ackedEventIds, timeoutMs: auditTimeoutMs });
       const report = buildReport({ target: "gateway → Kafka → PostgreSQL", offeredRate: stepRate, durationS, summary: step.summary, audit, e2eLatencies: await step.finishSampling() });
       gatewayReports.push(report);
       rampHistory.push({ offeredRate: stepRate, achievedRate: report.msgs_per_s, p99Ms: report.puback_p99_ms ?? undefined, failed: report.failed + report.missing!, unacked: report.unacked });
