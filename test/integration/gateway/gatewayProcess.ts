@@ -106,8 +106,8 @@ export function sumSamples(text: string, name: string, labels: Record<string, st
   for (const line of text.split("\n")) {
     const match = /^([a-zA-Z_:][\w:]*)(\{([^}]*)\})?\s+(\S+)/.exec(line);
     if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries([...(match[3] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((pair) => [pair[1], pair[2]]));
-    if (Object.entries(labels).every(([key, value]) => found[key] === value)) sum += Number(match[4]);
+    const found = new Map<string, string>([...(match[3] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((pair) => [pair[1] ?? "", pair[2] ?? ""]));
+    if (Object.entries(labels).every(([key, value]) => found.get(key) === value)) sum += Number(match[4]);
   }
   return sum;
 }

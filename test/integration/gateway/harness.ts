@@ -6,7 +6,8 @@ import type { PayloadEncoder } from "../../../gateway/kafka/encoder.ts";
 import type { RecordSink } from "../../../gateway/kafka/sink.ts";
 import { createGateway, type Gateway } from "../../../gateway/mqtt/aedesGateway.ts";
 import { createIngest } from "../../../gateway/mqtt/ingest.ts";
-import { listenTcp, type Listener } from "../../../gateway/mqtt/listeners.ts";
+import type { TlsOptions } from "node:tls";
+import { listenTcp, listenTls, type Listener } from "../../../gateway/mqtt/listeners.ts";
 
 export const defaultLimits: BudgetLimits = { maxMessages: 10_000, maxBytes: 16 * 1024 * 1024, softMark: 0.6, highMark: 0.8, hardMark: 1, perClientInflight: 100 };
 
@@ -33,6 +34,8 @@ export async function startGateway(options: {
   maxConnectionsPerSecond?: number;
   failedLoginLimit?: number;
   topics?: { telemetry: string; telemetryDlq: string; otaStatus: string };
+  /** Serve MQTT over TLS instead of TCP; with `requestCert` the certificate's CN is the vehicle identity. */
+  tls?: TlsOptions;
 }): Promise<RunningGateway> {
   const gateway = await createGateway({
     ingest: createIngest({ sink: options.sink, encoder: options.encoder ?? jsonEncoder, now: Date.now, produceTimeoutMs: options.produceTimeoutMs ?? 10_000, topics: options.topics }),
@@ -42,11 +45,13 @@ export async function startGateway(options: {
     connectTimeoutMs: 5_000,
     maxConnectionsPerSecond: options.maxConnectionsPerSecond ?? 10_000,
     loginThrottle: { limit: options.failedLoginLimit ?? 1_000, windowMs: 60_000, blockMs: 60_000 },
-    clientCertIdentity: false,
+    clientCertIdentity: options.tls?.requestCert === true,
     now: Date.now,
     logger: createLogger("gateway-test", "silent"),
   });
-  const listener: Listener = await listenTcp(gateway.handleConnection, "127.0.0.1", 0);
+  const listener: Listener = options.tls
+    ? await listenTls(gateway.handleConnection, "127.0.0.1", 0, options.tls)
+    : await listenTcp(gateway.handleConnection, "127.0.0.1", 0);
   return {
     gateway,
     port: listener.port,
