@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
@@ -11,6 +11,7 @@ import { runMigrations } from "../pipeline/store/migrations.ts";
 import { ensurePartitions } from "../pipeline/store/partitions.ts";
 import { partitionsForTimes } from "../pipeline/store/partitionPlan.ts";
 import { createPostgresTelemetryStore } from "../pipeline/store/postgresTelemetryStore.ts";
+import { refreshRollups } from "../pipeline/store/rollups.ts";
 import { numberArrayLiteral, textArrayLiteral } from "../pipeline/store/pgArray.ts";
 import { startPipeline } from "../pipeline/service.ts";
 import { createKafkaClient } from "../platform/kafka/client.ts";
@@ -23,7 +24,8 @@ import { brokerList, readClusterState } from "../stack/kafkaCluster.ts";
 import { stackRoot } from "../stack/paths.ts";
 import { printTable, writeBenchResult } from "./support.ts";
 
-const usage = `Usage: npm run bench:pipeline [-- --records 500000] [--vins 10000] [--batch 5000] [--partitions 6]
+const usage = `Usage: npm run bench:pipeline [-- --records 500000] [--vins 10000] [--batch 5000] [--partitions 6] [--concurrency 3] [--wait 100]
+       [--only store,confluent,kafkajs]
 
 Rows/s from a pre-filled topic into PostgreSQL through the pipeline (Confluent and kafkajs adapters), against a raw
 COPY of the same rows into the same table layout and the store alone (no Kafka, no decode), in the same run.
@@ -35,6 +37,9 @@ const { values } = parseArgs({
     vins: { type: "string", default: "10000" },
     batch: { type: "string", default: "5000" },
     partitions: { type: "string", default: "6" },
+    concurrency: { type: "string", default: "3" },
+    wait: { type: "string", default: "100" },
+    only: { type: "string", default: "store,confluent,kafkajs" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -46,6 +51,9 @@ const total = Number(values.records);
 const vinCount = Number(values.vins);
 const batchSize = Number(values.batch);
 const topicPartitions = Number(values.partitions);
+const waitMs = Number(values.wait);
+const concurrency = Number(values.concurrency);
+const phases = new Set(values.only.split(","));
 const brokers = process.env.KAFKA_BROKERS?.split(",") ?? brokersFromStack();
 const serverUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/fleetline";
 const logger = createLogger("bench-pipeline", "warn");
@@ -124,19 +132,89 @@ interface Figure {
   seconds: number;
   rows_per_s: number;
   vs_copy: string;
+  /** Share of the machine's 100% (all cores) used during the phase, from /proc. */
+  cpu_node: string;
+  cpu_postgres: string;
+  cpu_kafka: string;
+  cpu_other: string;
+  cpu_idle: string;
+}
+
+/**
+ * CPU ticks so far: this process, each PostgreSQL backend serving the bench database and each java (broker) process
+ * by pid, and the whole machine. Other engineers' PostgreSQL work on the shared server counts as "other".
+ */
+interface CpuSample {
+  node: number;
+  processes: Map<string, { kind: "postgres" | "kafka"; ticks: number }>;
+  busy: number;
+  idle: number;
+}
+/** utime + stime of one process, from /proc/<pid>/stat. */
+const ticksOf = (stat: string): number => {
+  const fields = stat
+    .slice(stat.lastIndexOf(")") + 2)
+    .split(" ")
+    .map(Number);
+  return (fields[11] ?? 0) + (fields[12] ?? 0);
+};
+async function cpuSample(): Promise<CpuSample> {
+  const processes: CpuSample["processes"] = new Map();
+  const ours = new Set(
+    (await pool.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")).rows.map(
+      (row) => String(row.pid),
+    ),
+  );
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      // pid + start time: a restarted broker (other engineers' failure tests) is a new process, not negative time
+      const key = `${pid}:${stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? ""}`;
+      if (ours.has(pid)) processes.set(key, { kind: "postgres", ticks: ticksOf(stat) });
+      else if (stat.includes("(java)")) processes.set(key, { kind: "kafka", ticks: ticksOf(stat) });
+    } catch {
+      // the process ended between readdir and read
+    }
+  }
+  const total = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "").split(/\s+/).slice(1, 9).map(Number);
+  const idle = (total[3] ?? 0) + (total[4] ?? 0);
+  const busy = total.reduce((sum, value) => sum + value, 0) - idle;
+  return { node: ticksOf(readFileSync("/proc/self/stat", "utf8")), processes, busy, idle };
+}
+function cpuShares(from: CpuSample, to: CpuSample) {
+  const all = to.busy + to.idle - from.busy - from.idle || 1;
+  const share = (ticks: number) => `${((ticks / all) * 100).toFixed(0)}%`;
+  const node = to.node - from.node;
+  const used = { postgres: 0, kafka: 0 };
+  for (const [key, now] of to.processes)
+    used[now.kind] += Math.max(0, now.ticks - (from.processes.get(key)?.ticks ?? 0));
+  return {
+    cpu_node: share(node),
+    cpu_postgres: share(used.postgres),
+    cpu_kafka: share(used.kafka),
+    cpu_other: share(Math.max(0, to.busy - from.busy - node - used.postgres - used.kafka)),
+    cpu_idle: share(to.idle - from.idle),
+  };
+}
+
+/** Rows the pipeline has committed so far (its own counter). */
+async function rowsInserted(): Promise<number> {
+  const metric = (await metricsRegistry.getMetricsAsJSON()).find(
+    (entry) => entry.name === "fleetline_pipeline_rows_inserted_total",
+  );
+  return metric?.values[0]?.value ?? 0;
 }
 
 /** Records per consumed batch so far, from the pipeline's own histogram. */
-async function batchStats(): Promise<{ sum: number; count: number }> {
-  const metric = (await metricsRegistry.getMetricsAsJSON()).find(
-    (entry) => entry.name === "fleetline_pipeline_batch_size",
-  );
+async function histogramStats(name: string): Promise<{ sum: number; count: number }> {
+  const metric = (await metricsRegistry.getMetricsAsJSON()).find((entry) => entry.name === name);
   const value = (suffix: string) =>
-    metric?.values.find(
-      (entry) => (entry as { metricName?: string }).metricName === `fleetline_pipeline_batch_size_${suffix}`,
-    )?.value ?? 0;
+    metric?.values.find((entry) => (entry as { metricName?: string }).metricName === `${name}_${suffix}`)?.value ?? 0;
   return { sum: value("sum"), count: value("count") };
 }
+const batchStats = () => histogramStats("fleetline_pipeline_batch_size");
+/** Seconds spent in batch handlers (receive → offsets committed). */
+const batchTime = () => histogramStats("fleetline_pipeline_batch_duration_seconds");
 
 const databaseName = `fleetline_bench_pipeline_${process.pid}`;
 const admin = new pg.Client({ connectionString: withDatabase(serverUrl, "postgres") });
@@ -151,6 +229,7 @@ const kafka = createKafkaClient({ brokers, clientId: "bench-pipeline" });
 const kafkaAdmin = await kafka.admin();
 const topic = `bench.pipeline.${process.pid}.${Date.now()}`;
 const figures: Figure[] = [];
+const handlerUse: { kind: string; mean_batch_ms: number; worker_busy: number }[] = [];
 try {
   await runMigrations(pool, logger);
   const start = Date.now() - 3_600_000;
@@ -161,35 +240,42 @@ try {
     return mapped.row;
   });
   await ensurePartitions(pool, partitionsForTimes(rows.map((row) => row.eventTime)));
-  const truncate = () => pool.query("TRUNCATE telemetry, vehicle_latest, telemetry_rollup_1m, telemetry_rollup_1h");
+  const truncate = () =>
+    pool.query(
+      "TRUNCATE telemetry, vehicle_latest, telemetry_rollup_1m, telemetry_rollup_1h, telemetry_rollup_pending",
+    );
   const count = async () =>
     (await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM telemetry")).rows[0]?.n ?? 0;
 
   // Pre-fill the topic (not measured).
-  console.log(`pre-filling ${topic} with ${total} records (${vinCount} VINs, ${topicPartitions} partitions)…`);
-  await kafkaAdmin.createTopics([
-    { name: topic, partitions: topicPartitions, replicationFactor: 3, configs: { "min.insync.replicas": "2" } },
-  ]);
-  const serde = createSerde({ registryUrl: registry.url });
-  const schemaId = await serde.register(valueSubject(topic), telemetryV2);
-  const producer = await kafka.producer({ lingerMs: 20 });
-  const sends: Promise<unknown>[] = [];
-  for (let i = 0; i < total; i += 10_000) {
-    sends.push(
-      producer.send(
-        topic,
-        records.slice(i, i + 10_000).map((entry) => ({ key: entry.vin, value: serde.encodeWithId(schemaId, entry) })),
-      ),
-    );
-    if (sends.length >= 8) await sends.shift();
+  if (phases.has("confluent") || phases.has("kafkajs")) {
+    console.log(`pre-filling ${topic} with ${total} records (${vinCount} VINs, ${topicPartitions} partitions)…`);
+    await kafkaAdmin.createTopics([
+      { name: topic, partitions: topicPartitions, replicationFactor: 3, configs: { "min.insync.replicas": "2" } },
+    ]);
+    const serde = createSerde({ registryUrl: registry.url });
+    const schemaId = await serde.register(valueSubject(topic), telemetryV2);
+    const producer = await kafka.producer({ lingerMs: 20 });
+    const sends: Promise<unknown>[] = [];
+    for (let i = 0; i < total; i += 10_000) {
+      sends.push(
+        producer.send(
+          topic,
+          records.slice(i, i + 10_000).map((entry) => ({ key: entry.vin, value: serde.encodeWithId(schemaId, entry) })),
+        ),
+      );
+      if (sends.length >= 8) await sends.shift();
+    }
+    await Promise.all(sends);
+    await producer.disconnect();
   }
-  await Promise.all(sends);
-  await producer.disconnect();
 
-  // Baseline: raw COPY (psql \copy, CSV) of the same rows into the same table.
+  // Baseline: raw COPY (psql \copy, CSV) of the same rows into the same table. Its backend ends with psql, so its
+  // CPU shows under "other".
   const csv = path.join(work, "rows.csv");
   writeFileSync(csv, `${rows.map(toCsvLine).join("\n")}\n`);
   await truncate();
+  const copyCpu = await cpuSample();
   const copyStarted = performance.now();
   const copy = spawnSync(
     "psql",
@@ -206,30 +292,54 @@ try {
   if (copy.status !== 0) throw new Error(`COPY failed: ${copy.stderr}`);
   if ((await count()) !== total) throw new Error("COPY stored a different number of rows");
   const copyRate = total / copySeconds;
-  const figure = (name: string, seconds: number, meanBatch: number | string = "-"): Figure => ({
+  const figure = (
+    name: string,
+    seconds: number,
+    cpu: { from: CpuSample; to: CpuSample },
+    meanBatch: number | string = "-",
+  ): Figure => ({
     path: name,
     mean_batch: meanBatch,
     rows: total,
     seconds: Number(seconds.toFixed(2)),
     rows_per_s: Math.round(total / seconds),
     vs_copy: `${((total / seconds / copyRate) * 100).toFixed(0)}%`,
+    ...cpuShares(cpu.from, cpu.to),
   });
-  figures.push(figure("raw COPY (telemetry only)", copySeconds));
+  figures.push(figure("raw COPY (telemetry only)", copySeconds, { from: copyCpu, to: await cpuSample() }));
 
-  // The store alone: unnest insert + rollups + latest state, no Kafka, no decode; 3 writers with disjoint vehicles,
-  // as the pipeline's 3 concurrent partitions have (a VIN lives in one partition).
-  await truncate();
-  const store = createPostgresTelemetryStore(pool, logger);
-  const storeStarted = performance.now();
-  await Promise.all(
-    Array.from({ length: 3 }, async (_, writer) => {
-      const mine = rows.filter((row) => Number(row.vin.slice(4)) % 3 === writer);
-      for (let i = 0; i < mine.length; i += batchSize) await store.insertBatch(mine.slice(i, i + batchSize));
-    }),
-  );
-  figures.push(figure("store only (insert+rollups+latest)", (performance.now() - storeStarted) / 1000));
+  // The store alone: unnest insert + pending rollup keys + latest state, no Kafka, no decode; 3 writers with
+  // disjoint vehicles, as the pipeline's 3 concurrent partitions have (a VIN lives in one partition).
+  if (phases.has("store")) {
+    await truncate();
+    const store = createPostgresTelemetryStore(pool, logger);
+    const storeCpu = await cpuSample();
+    const storeStarted = performance.now();
+    await Promise.all(
+      Array.from({ length: 3 }, async (_, writer) => {
+        const mine = rows.filter((row) => Number(row.vin.slice(4)) % 3 === writer);
+        for (let i = 0; i < mine.length; i += batchSize) await store.insertBatch(mine.slice(i, i + batchSize));
+      }),
+    );
+    const stored = performance.now();
+    const storedCpu = await cpuSample();
+    figures.push(
+      figure("store only (insert+latest, rollup keys)", (stored - storeStarted) / 1000, {
+        from: storeCpu,
+        to: storedCpu,
+      }),
+    );
+    await refreshRollups(pool);
+    figures.push(
+      figure("store only + one rollup refresh at the end", (performance.now() - storeStarted) / 1000, {
+        from: storeCpu,
+        to: await cpuSample(),
+      }),
+    );
+  }
 
   for (const kind of ["confluent", "kafkajs"] as const) {
+    if (!phases.has(kind)) continue;
     await truncate();
     const config = loadPipelineConfig({
       KAFKA_BROKERS: brokers.join(","),
@@ -240,37 +350,90 @@ try {
       PIPELINE_DLQ_TOPIC: `${topic}.dlq`,
       PIPELINE_GROUP_ID: `bench-${kind}-${Date.now()}`,
       PIPELINE_BATCH_SIZE: String(batchSize),
-      PIPELINE_PARTITION_CONCURRENCY: "3",
+      PIPELINE_BATCH_WAIT_MS: String(waitMs),
+      PIPELINE_PARTITION_CONCURRENCY: String(concurrency),
       METRICS_PORT: "0",
     });
     console.log(`pipeline with the ${kind} adapter…`);
     const batchesBefore = await batchStats();
+    const timeBefore = await batchTime();
+    const insertedBefore = await rowsInserted();
+    const startCpu = await cpuSample();
     const started = performance.now();
     const pipeline = await startPipeline(config, { logger, serde: createSerde({ registryUrl: registry.url }) });
     let firstRowAt = 0;
+    let firstRowCpu = startCpu;
+    // Polls the pipeline's own counter (incremented after each commit), not count(*), which would load PostgreSQL.
     await until(async () => {
-      const n = await count();
-      if (n > 0 && firstRowAt === 0) firstRowAt = performance.now();
+      const n = (await rowsInserted()) - insertedBefore;
+      if (n > 0 && firstRowAt === 0) {
+        firstRowAt = performance.now();
+        firstRowCpu = await cpuSample();
+      }
       return n >= total;
     }, 900_000);
     const ended = performance.now();
+    const endCpu = await cpuSample();
+    await pipeline.refreshRollups();
+    const fresh = performance.now();
+    const freshCpu = await cpuSample();
     await pipeline.stop();
+    if ((await count()) !== total) throw new Error(`${kind}: stored a different number of rows`);
     const batchesAfter = await batchStats();
+    const timeAfter = await batchTime();
+    const batchSeconds = timeAfter.sum - timeBefore.sum;
+    const batches = Math.max(1, batchesAfter.count - batchesBefore.count);
+    handlerUse.push({
+      kind,
+      mean_batch_ms: Math.round((batchSeconds / batches) * 1000),
+      // Share of the first-row → last-row time the partition workers spent inside the handler (1 = never waiting
+      // for Kafka): low means the consumer starves the store, high means the store (PostgreSQL) is the limit.
+      worker_busy: Number((batchSeconds / (((ended - firstRowAt) / 1000) * concurrency)).toFixed(2)),
+    });
     const meanBatch = Math.round(
       (batchesAfter.sum - batchesBefore.sum) / Math.max(1, batchesAfter.count - batchesBefore.count),
     );
-    figures.push(figure(`pipeline ${kind} (end to end, incl. group join)`, (ended - started) / 1000, meanBatch));
-    figures.push(figure(`pipeline ${kind} (first row → last row)`, (ended - firstRowAt) / 1000, meanBatch));
+    figures.push(
+      figure(
+        `pipeline ${kind} (end to end, incl. group join)`,
+        (ended - started) / 1000,
+        { from: startCpu, to: endCpu },
+        meanBatch,
+      ),
+    );
+    figures.push(
+      figure(
+        `pipeline ${kind} (first row → last row)`,
+        (ended - firstRowAt) / 1000,
+        { from: firstRowCpu, to: endCpu },
+        meanBatch,
+      ),
+    );
+    figures.push(
+      figure(
+        `pipeline ${kind} (first row → rollups fresh)`,
+        (fresh - firstRowAt) / 1000,
+        { from: firstRowCpu, to: freshCpu },
+        meanBatch,
+      ),
+    );
   }
   printTable(figures.map((entry) => ({ ...entry })));
+  if (handlerUse.length > 0) {
+    console.log("");
+    printTable(handlerUse.map((entry) => ({ ...entry })));
+  }
   const file = writeBenchResult("pipeline", {
     records: total,
     vins: vinCount,
     batchSize,
     topicPartitions,
-    partitionConcurrency: 3,
+    partitionConcurrency: concurrency,
+    batchWaitMs: waitMs,
+    cpuCores: availableParallelism(),
     at: new Date().toISOString(),
     figures,
+    handlerUse,
   });
   console.log(`\nwritten to ${file}`);
 } finally {

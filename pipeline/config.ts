@@ -18,6 +18,8 @@ export const pipelineConfigSchema = commonConfigSchema.extend({
   PARTITION_PREMAKE_DAYS: env.positiveInt(7),
   /** How often the partition maintenance job runs. */
   PARTITION_MAINTENANCE_INTERVAL_MS: env.positiveInt(3_600_000),
+  /** How often rollups are recomputed from the rows batches touched: the most they lag behind `telemetry`. */
+  PIPELINE_ROLLUP_INTERVAL_MS: env.positiveInt(5_000),
   SHUTDOWN_DEADLINE_MS: env.positiveInt(30_000),
 });
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;

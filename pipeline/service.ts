@@ -13,6 +13,8 @@ import { classifyFailure } from "./core/classify.ts";
 import type { DecodedTelemetry } from "./core/telemetryRow.ts";
 import { runMigrations, storageMode } from "./store/migrations.ts";
 import { maintainPartitions } from "./store/partitions.ts";
+import { startRollupJob } from "./store/rollupJob.ts";
+import type { RollupRefresh } from "./store/rollups.ts";
 import { createPostgresTelemetryStore } from "./store/postgresTelemetryStore.ts";
 
 /** Visible in pg_stat_activity, so operators (and failure tests) can find the pipeline's connections. */
@@ -21,6 +23,8 @@ export const PIPELINE_APPLICATION_NAME = "fleetline-pipeline";
 export interface RunningPipeline {
   readonly health: PipelineHealth;
   readonly checks: Record<string, ReadinessCheck>;
+  /** Recomputes the rollups now (tests, tools): afterwards they include every batch committed before the call. */
+  refreshRollups(): Promise<RollupRefresh>;
   /** Stops intake, abandons a retrying batch uncommitted, waits for the in-flight one, closes clients. */
   stop(): Promise<void>;
 }
@@ -69,6 +73,7 @@ export async function startPipeline(config: Readonly<PipelineConfig>, deps: Pipe
     maintenance.unref();
   }
   const store = createPostgresTelemetryStore(pool, logger, { partitioned });
+  const rollups = startRollupJob(pool, logger, config.PIPELINE_ROLLUP_INTERVAL_MS);
   const serde =
     deps.serde ?? createSerde({ registryUrl: config.SCHEMA_REGISTRY_URL, retry: retryPolicies.registryCall });
   const kafka =
@@ -79,6 +84,7 @@ export async function startPipeline(config: Readonly<PipelineConfig>, deps: Pipe
     groupId: config.PIPELINE_GROUP_ID,
     fromBeginning: config.PIPELINE_FROM_BEGINNING,
     maxBatchSize: config.PIPELINE_BATCH_SIZE,
+    maxWaitMs: config.PIPELINE_BATCH_WAIT_MS,
     partitionsConsumedConcurrently: config.PIPELINE_PARTITION_CONCURRENCY,
   });
   const health: PipelineHealth = { paused: new Set(), lastFailure: null };
@@ -113,11 +119,13 @@ export async function startPipeline(config: Readonly<PipelineConfig>, deps: Pipe
               reason: `${health.paused.size} partition(s) paused: ${health.lastFailure?.code ?? "?"} ${health.lastFailure?.message ?? ""}`,
             },
     },
+    refreshRollups: () => rollups.refresh(),
     stop() {
       stopped ??= (async () => {
         shutdown.abort();
         clearInterval(maintenance);
         await consumer.disconnect();
+        await rollups.stop();
         await producer.disconnect();
         await pool.end();
       })();

@@ -53,4 +53,21 @@ export const pipelineMetrics = {
     help: "1 when the last database write succeeded",
     registers: [metricsRegistry],
   }),
+  rollupSeconds: new Histogram({
+    name: "fleetline_pipeline_rollup_refresh_seconds",
+    help: "Time to recompute the rollup buckets touched since the previous refresh",
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [metricsRegistry],
+  }),
+  rollupBuckets: new Counter({
+    name: "fleetline_pipeline_rollup_buckets_refreshed_total",
+    help: "Minute and hour rollup buckets recomputed from stored rows",
+    registers: [metricsRegistry],
+  }),
+  rollupFailures: new Counter({
+    name: "fleetline_pipeline_rollup_refresh_failures_total",
+    help: "Rollup refreshes that failed (their keys stay pending for the next run), by error code",
+    labelNames: ["code"] as const,
+    registers: [metricsRegistry],
+  }),
 };

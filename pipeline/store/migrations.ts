@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { Logger } from "../../platform/log.ts";
+import { CREATE_ROLLUP_PENDING } from "./rollupSql.ts";
 import { CREATE_PARTITIONED_TELEMETRY, CREATE_PLAIN_TELEMETRY, CREATE_SHARED_TABLES } from "./schemaSql.ts";
 import { applyTimescaleFeatures, timescaleAvailable } from "./timescale.ts";
 
@@ -37,6 +38,13 @@ export const migrations: readonly Migration[] = [
       if (mode === "partitioned") await client.query(CREATE_PARTITIONED_TELEMETRY);
       await client.query(CREATE_SHARED_TABLES);
       await client.query("INSERT INTO pipeline_storage_settings (key, value) VALUES ('storage_mode', $1)", [mode]);
+    },
+  },
+  {
+    version: 2,
+    name: "rollups recomputed off the hot path from pending (vin, minute) keys",
+    async up(client) {
+      await client.query(CREATE_ROLLUP_PENDING);
     },
   },
 ];

@@ -10,6 +10,7 @@ import { loadPipelineConfigOrExit } from "../config.ts";
 import type { DecodedTelemetry } from "../core/telemetryRow.ts";
 import { runMigrations, storageMode } from "../store/migrations.ts";
 import { createPostgresTelemetryStore } from "../store/postgresTelemetryStore.ts";
+import { refreshRollups } from "../store/rollups.ts";
 import { parseReplayArgs } from "./replayArgs.ts";
 import { runReplay } from "./replayRun.ts";
 
@@ -59,6 +60,8 @@ try {
       stop: () => bar.stop(),
     },
   });
+  // Rollups follow the replayed rows now, not only at a running pipeline's next refresh.
+  await refreshRollups(pool);
   process.stdout.write(
     `replayed ${summary.read} records: ${summary.inserted} rows inserted, ${summary.alreadyPresent} already present, ` +
       `${summary.poison} unstorable (see the DLQ), ${summary.filteredOut} other vehicles skipped\n`,

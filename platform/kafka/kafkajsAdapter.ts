@@ -69,7 +69,7 @@ async function kafkajsConsumer(kafka: InstanceType<typeof Kafka>, options: Consu
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
     allowAutoTopicCreation: false,
-    maxWaitTimeInMs: 250,
+    maxWaitTimeInMs: options.maxWaitMs ?? 250,
   });
   let assigned: { topic: string; partition: number }[] = [];
   consumer.on(consumer.events.GROUP_JOIN, (event) => {

@@ -85,6 +85,8 @@ export interface ConsumerOptions {
   readonly fromBeginning?: boolean;
   /** Maximum records handed to one handler call. */
   readonly maxBatchSize?: number;
+  /** Longest a fetch waits for data before returning what it has (latency vs. fuller batches). */
+  readonly maxWaitMs?: number;
   readonly sessionTimeoutMs?: number;
   /** Partitions handled in parallel by one consumer (each still strictly in order). */
   readonly partitionsConsumedConcurrently?: number;

@@ -3,6 +3,7 @@ import { waitFor } from "../../../stack/processes.ts";
 import { createPipelineWorld, type PipelineWorld } from "../../integration/pipeline/support/harness.ts";
 import { waitForCaughtUp } from "../../integration/pipeline/support/kafkaRead.ts";
 import { countAndDistinct } from "../../integration/pipeline/support/snapshot.ts";
+import { refreshRollups } from "../../../pipeline/store/rollups.ts";
 import { decodedRecord } from "../../unit/pipeline/support/fixtures.ts";
 import { startChildPipeline } from "./childPipeline.ts";
 
@@ -41,6 +42,7 @@ describe("pipeline crash", () => {
     // Then each event is stored exactly once and the rollups count each exactly once too
     expect(atKill).toBeLessThan(total);
     expect(await countAndDistinct(world.pool)).toEqual({ count: total, distinct: total });
+    await refreshRollups(world.pool);
     const rollups = await world.pool.query<{ m: number; h: number }>(
       "SELECT (SELECT sum(sample_count) FROM telemetry_rollup_1m)::int AS m, (SELECT sum(sample_count) FROM telemetry_rollup_1h)::int AS h",
     );

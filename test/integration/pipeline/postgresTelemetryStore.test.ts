@@ -7,6 +7,9 @@ import type { TelemetryRow } from "../../../pipeline/core/telemetryRow.ts";
 import { runMigrations, storageMode } from "../../../pipeline/store/migrations.ts";
 import { listPartitions, maintainPartitions } from "../../../pipeline/store/partitions.ts";
 import { createPostgresTelemetryStore } from "../../../pipeline/store/postgresTelemetryStore.ts";
+import { startRollupJob } from "../../../pipeline/store/rollupJob.ts";
+import { refreshRollups } from "../../../pipeline/store/rollups.ts";
+import { waitFor } from "../../../stack/processes.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
 import { BASE_TIME, row, shuffled, vinFor } from "../../unit/pipeline/support/fixtures.ts";
 import { countAndDistinct, snapshotTables } from "./support/snapshot.ts";
@@ -25,7 +28,9 @@ afterAll(async () => {
   await database.drop();
 });
 beforeEach(async () => {
-  await pool.query("TRUNCATE telemetry, vehicle_latest, telemetry_rollup_1m, telemetry_rollup_1h");
+  await pool.query(
+    "TRUNCATE telemetry, vehicle_latest, telemetry_rollup_1m, telemetry_rollup_1h, telemetry_rollup_pending",
+  );
 });
 
 const rows = (count: number, from = 0): TelemetryRow[] => Array.from({ length: count }, (_, i) => row(from + i));
@@ -40,10 +45,10 @@ describe("migrations", () => {
       runMigrations(pool, logger),
     ]);
     const later = await runMigrations(pool, logger);
-    // Then nothing ran again and version 1 is recorded once, in plain-partitioned mode (no TimescaleDB here)
+    // Then nothing ran again and each version is recorded once, in plain-partitioned mode (no TimescaleDB here)
     expect([...concurrent, later]).toEqual([[], [], [], []]);
-    const versions = await pool.query("SELECT version FROM pipeline_schema_migrations");
-    expect(versions.rows).toEqual([{ version: 1 }]);
+    const versions = await pool.query("SELECT version FROM pipeline_schema_migrations ORDER BY version");
+    expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }]);
     expect(await storageMode(pool)).toBe("partitioned");
     const brin = await pool.query("SELECT 1 FROM pg_indexes WHERE indexname = 'telemetry_event_time_brin'");
     expect(brin.rowCount).toBe(1);
@@ -81,11 +86,15 @@ describe("postgresTelemetryStore", () => {
     // Given 2,000 events across 7 vehicles written once in order
     const events = rows(2_000);
     for (let i = 0; i < events.length; i += 500) await store().insertBatch(events.slice(i, i + 500));
+    await refreshRollups(pool);
     const expected = await snapshotTables(pool);
     // When the tables are emptied and the same events arrive twice, shuffled, in batches of 37
-    await pool.query("TRUNCATE telemetry, vehicle_latest, telemetry_rollup_1m, telemetry_rollup_1h");
+    await pool.query(
+      "TRUNCATE telemetry, vehicle_latest, telemetry_rollup_1m, telemetry_rollup_1h, telemetry_rollup_pending",
+    );
     const noisy = shuffled([...events, ...shuffled(events, 7).slice(0, 1_200)], 42);
     for (let i = 0; i < noisy.length; i += 37) await store().insertBatch(noisy.slice(i, i + 37));
+    await refreshRollups(pool);
     // Then every table is exactly the same
     expect(await snapshotTables(pool)).toEqual(expected);
   });
@@ -94,7 +103,9 @@ describe("postgresTelemetryStore", () => {
     // Given rows written, then written again with overlap
     const events = rows(1_500);
     await store().insertBatch(events.slice(0, 1_000));
+    await refreshRollups(pool); // a refresh between overlapping writes must not double-count either
     await store().insertBatch(events.slice(500));
+    await refreshRollups(pool);
     // When the minute rollup is compared with a fresh aggregation of the telemetry table
     const diff = await pool.query(`
       WITH truth AS (
@@ -109,6 +120,34 @@ describe("postgresTelemetryStore", () => {
     expect(diff.rows).toEqual([]);
     const total = await pool.query("SELECT sum(sample_count)::int AS n FROM telemetry_rollup_1h");
     expect(total.rows[0]).toEqual({ n: 1_500 });
+  });
+
+  it("rollup job: refreshes on its own within its interval, and a refresh is exact after any number of batches", async () => {
+    // Given a rollup job ticking every 50 ms and rows written in three batches
+    const job = startRollupJob(pool, logger, 50);
+    try {
+      const events = rows(900);
+      for (let i = 0; i < events.length; i += 300) await store().insertBatch(events.slice(i, i + 300));
+      // When the job has had time to tick (polled, not slept)
+      await waitFor(
+        async () => {
+          const result = await pool.query<{ m: number; h: number; pending: number }>(`SELECT
+            (SELECT coalesce(sum(sample_count), 0) FROM telemetry_rollup_1m)::int AS m,
+            (SELECT coalesce(sum(sample_count), 0) FROM telemetry_rollup_1h)::int AS h,
+            (SELECT count(*) FROM telemetry_rollup_pending)::int AS pending`);
+          const now = result.rows[0];
+          return now?.m === 900 && now.h === 900 && now.pending === 0 ? true : undefined;
+        },
+        { timeoutMs: 10_000, what: "rollups refreshed by the job" },
+      );
+      // Then an on-demand refresh after a repeated batch changes nothing
+      const before = await snapshotTables(pool);
+      await store().insertBatch(events.slice(0, 300));
+      await job.refresh();
+      expect(await snapshotTables(pool)).toEqual(before);
+    } finally {
+      await job.stop();
+    }
   });
 
   it("updates the latest state only with a newer (event_time, seq)", async () => {

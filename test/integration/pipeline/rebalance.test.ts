@@ -37,6 +37,7 @@ describe("two pipeline instances in one group", () => {
     await world.waitForRows(30_000, 120_000);
     await waitForCaughtUp(world.admin, world.env.PIPELINE_GROUP_ID ?? "", world.topic, 120_000);
     expect(await countAndDistinct(world.pool)).toEqual({ count: 30_000, distinct: 30_000 });
+    await b.refreshRollups();
     const sums = await world.pool.query("SELECT sum(sample_count)::int AS n FROM telemetry_rollup_1h");
     expect(sums.rows[0]).toEqual({ n: 30_000 });
     await b.stop();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DecodedTelemetry } from "../../../pipeline/core/telemetryRow.ts";
 import { runMigrations } from "../../../pipeline/store/migrations.ts";
 import { createPostgresTelemetryStore } from "../../../pipeline/store/postgresTelemetryStore.ts";
+import { refreshRollups } from "../../../pipeline/store/rollups.ts";
 import { runReplay, type ReplaySummary } from "../../../pipeline/tools/replayRun.ts";
 import { createLogger } from "../../../platform/log.ts";
 import { telemetryV2 } from "../../../schemas/catalog.ts";
@@ -35,7 +36,9 @@ const replay = (args: { from: number; to?: number; vin?: string }): Promise<Repl
     },
   );
 const emptyTables = () =>
-  world.pool.query("TRUNCATE telemetry, vehicle_latest, telemetry_rollup_1m, telemetry_rollup_1h");
+  world.pool.query(
+    "TRUNCATE telemetry, vehicle_latest, telemetry_rollup_1m, telemetry_rollup_1h, telemetry_rollup_pending",
+  );
 
 describe("replay", () => {
   let t0 = 0;
@@ -52,6 +55,7 @@ describe("replay", () => {
     await world.produce(Array.from({ length: 1_000 }, (_, i) => decodedRecord(2_000 + i)));
     const pipeline = await world.start();
     await waitForCaughtUp(world.admin, world.env.PIPELINE_GROUP_ID ?? "", world.topic);
+    await pipeline.refreshRollups();
     await pipeline.stop();
     expectedAll = await snapshotTables(world.pool);
   });
@@ -61,6 +65,7 @@ describe("replay", () => {
     await emptyTables();
     // When the whole time range is replayed
     const summary = await replay({ from: t0 });
+    await refreshRollups(world.pool);
     // Then everything is back, identical
     expect(summary).toMatchObject({ read: 3_000, inserted: 3_000, alreadyPresent: 0, poison: 0 });
     expect(await snapshotTables(world.pool)).toEqual(expectedAll);
@@ -69,6 +74,7 @@ describe("replay", () => {
   it("into a full store inserts nothing and reports every row as already present", async () => {
     const summary = await replay({ from: t0 });
     expect(summary).toMatchObject({ read: 3_000, inserted: 0, alreadyPresent: 3_000 });
+    await refreshRollups(world.pool);
     expect(await snapshotTables(world.pool)).toEqual(expectedAll);
   });
 

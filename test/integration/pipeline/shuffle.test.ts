@@ -22,10 +22,13 @@ describe("order and duplicates through Kafka", () => {
     await world.produce(events);
     const inOrder = await world.start();
     await waitForCaughtUp(world.admin, world.env.PIPELINE_GROUP_ID ?? "", world.topic);
+    await inOrder.refreshRollups();
     await inOrder.stop();
     const expected = await snapshotTables(world.pool);
     // When the tables are emptied and the same events, each twice and shuffled, are consumed from another topic
-    await world.pool.query("TRUNCATE telemetry, vehicle_latest, telemetry_rollup_1m, telemetry_rollup_1h");
+    await world.pool.query(
+      "TRUNCATE telemetry, vehicle_latest, telemetry_rollup_1m, telemetry_rollup_1h, telemetry_rollup_pending",
+    );
     const second = await createTestTopic(world.admin, uniqueName("pipe-shuffled"), 3);
     const noisy = shuffled([...events, ...events], 2026);
     const encoded = await Promise.all(
@@ -42,6 +45,7 @@ describe("order and duplicates through Kafka", () => {
       PIPELINE_BATCH_SIZE: "97",
     });
     await waitForCaughtUp(world.admin, group, second);
+    await shuffledRun.refreshRollups();
     await shuffledRun.stop();
     // Then every table is identical
     expect(await snapshotTables(world.pool)).toEqual(expected);

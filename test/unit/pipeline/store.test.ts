@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { insertBatchParams } from "../../../pipeline/store/insertSql.ts";
 import { partitionForDay, partitionsForTimes, planMaintenance } from "../../../pipeline/store/partitionPlan.ts";
 import { numberArrayLiteral, textArrayLiteral } from "../../../pipeline/store/pgArray.ts";
+import { binaryArray } from "../../../pipeline/store/pgBinaryArray.ts";
 import { row } from "./support/fixtures.ts";
 
 describe("partition planning", () => {
@@ -50,9 +51,26 @@ describe("insert parameters", () => {
     expect(textArrayLiteral(['a"b', "c\\d", "e,f"])).toBe('{"a\\"b","c\\\\d","e,f"}');
   });
 
-  it("produces one column array per field, rows sorted by VIN", () => {
+  it("produces one binary column array per field, rows sorted by VIN", () => {
     const params = insertBatchParams([row(2), row(1)]);
     expect(params).toHaveLength(15);
-    expect(params[0]).toEqual([row(1).vin, row(2).vin]);
+    const vins = params[0] as Buffer;
+    expect(vins.indexOf(row(1).vin)).toBeGreaterThan(0);
+    expect(vins.indexOf(row(1).vin)).toBeLessThan(vins.indexOf(row(2).vin));
+  });
+
+  it("encodes binary arrays as array_recv reads them: header, NULLs as length -1, big-endian values", () => {
+    // Given a float8 array with a NULL and an int8 array beyond 32 bits
+    const floats = binaryArray("float8", [1.5, null]);
+    const longs = binaryArray("int8", [2 ** 40 + 7]);
+    const ids = binaryArray("uuid", ["00112233-4455-6677-8899-aabbccddeeff"]);
+    // Then the header says 1 dimension, whether NULLs occur, the element type and the length
+    expect([0, 4, 8, 12, 16].map((at) => floats.readInt32BE(at))).toEqual([1, 1, 701, 2, 1]);
+    expect(floats.readInt32BE(20)).toBe(8);
+    expect(floats.readDoubleBE(24)).toBe(1.5);
+    expect(floats.readInt32BE(32)).toBe(-1);
+    expect(floats).toHaveLength(36);
+    expect(longs.readBigInt64BE(24)).toBe(BigInt(2 ** 40 + 7));
+    expect(ids.subarray(24).toString("hex")).toBe("00112233445566778899aabbccddeeff");
   });
 });
