@@ -54,17 +54,22 @@ export async function confluentProducer(brokers: readonly string[], clientId: st
     }
   });
 
-  async function produceOne(topic: string, record: OutgoingRecord, pending: PendingSend): Promise<void> {
+  /** Hands one record to librdkafka; false when its local queue is full (the caller waits and retries). */
+  function tryProduce(topic: string, record: OutgoingRecord, pending: PendingSend): boolean {
     const headers: MessageHeader[] | undefined = record.headers ? Object.entries(record.headers).map(([name, value]) => ({ [name]: value })) : undefined;
-    for (;;) {
-      try {
-        producer.produce(topic, record.partition ?? null, record.value, record.key ?? undefined, Date.now(), pending, headers);
-        return;
-      } catch (error) {
-        // librdkafka's local queue is full: wait for deliveries to drain it (backpressure), then try again.
-        if ((error as { code?: number }).code !== QUEUE_FULL) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 2));
-      }
+    try {
+      producer.produce(topic, record.partition ?? null, record.value, record.key ?? undefined, Date.now(), pending, headers);
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code !== QUEUE_FULL) throw error;
+      return false;
+    }
+  }
+
+  async function produceAll(topic: string, records: readonly OutgoingRecord[], pending: PendingSend): Promise<void> {
+    for (const record of records) {
+      // Synchronous on the fast path; only a full local queue (backpressure) waits for deliveries to drain it.
+      while (!tryProduce(topic, record, pending)) await new Promise((resolve) => setTimeout(resolve, 2));
     }
   }
 
@@ -73,9 +78,7 @@ export async function confluentProducer(brokers: readonly string[], clientId: st
       if (records.length === 0) return [];
       const delivered = new Promise<DeliveryReport[]>((resolve, reject) => {
         const pending: PendingSend = { remaining: records.length, firstOffsets: new Map(), resolve, reject, settled: false };
-        void (async () => {
-          for (const record of records) await produceOne(topic, record, pending);
-        })().catch((error: unknown) => {
+        produceAll(topic, records, pending).catch((error: unknown) => {
           pending.settled = true;
           reject(toError(error));
         });
