@@ -1,6 +1,6 @@
 import confluent from "@confluentinc/kafka-javascript";
 import { confluentProducer } from "./confluentProducer.ts";
-import { normaliseHeaders } from "./headers.ts";
+import { toConsumerBatch } from "./batch.ts";
 import { kafkajsAdmin } from "./kafkajsAdmin.ts";
 import kafkajs from "kafkajs";
 import type { ConsumerOptions, KafkaClient, KafkaConsumer } from "./port.ts";
@@ -15,7 +15,11 @@ export function confluentClient(options: { brokers: readonly string[]; clientId:
     "client.id": options.clientId,
     log_level: 3, // librdkafka: errors only; our own logs carry the context
   });
-  const adminKafka = new kafkajs.Kafka({ clientId: `${options.clientId}-admin`, brokers: [...options.brokers], logLevel: kafkajs.logLevel.NOTHING });
+  const adminKafka = new kafkajs.Kafka({
+    clientId: `${options.clientId}-admin`,
+    brokers: [...options.brokers],
+    logLevel: kafkajs.logLevel.NOTHING,
+  });
   return {
     kind: "confluent",
     producer: (producerOptions) => confluentProducer(options.brokers, options.clientId, producerOptions ?? {}),
@@ -53,23 +57,7 @@ async function confluentConsumer(kafka: ConfluentKafka, options: ConsumerOptions
           // The client hands over everything it holds for the partition; the port promises ≤ maxBatchSize per call.
           for (let start = 0; start < batch.messages.length && !isStale(); start += maxBatchSize) {
             const chunk = batch.messages.slice(start, start + maxBatchSize);
-            await handler(
-              {
-                topic: batch.topic,
-                partition: batch.partition,
-                highWatermark: batch.highWatermark,
-                records: chunk.map((message) => ({
-                  topic: batch.topic,
-                  partition: batch.partition,
-                  offset: message.offset,
-                  key: message.key ?? null,
-                  value: message.value,
-                  headers: normaliseHeaders(message.headers as Record<string, unknown> | undefined),
-                  timestamp: message.timestamp,
-                })),
-              },
-              { isStale },
-            );
+            await handler(toConsumerBatch(batch.topic, batch.partition, batch.highWatermark, chunk), { isStale });
             // A pause (or revocation) inside the handler marks the batch stale: this chunk stays unresolved and the
             // client seeks back to it, so it is delivered again after resume.
             const last = chunk[chunk.length - 1];
@@ -79,8 +67,10 @@ async function confluentConsumer(kafka: ConfluentKafka, options: ConsumerOptions
         },
       }),
     commit: (offsets) => consumer.commitOffsets(offsets.map((entry) => ({ ...entry }))),
-    pause: (partitions) => consumer.pause(partitions.map((entry) => ({ topic: entry.topic, partitions: [entry.partition] }))),
-    resume: (partitions) => consumer.resume(partitions.map((entry) => ({ topic: entry.topic, partitions: [entry.partition] }))),
+    pause: (partitions) =>
+      consumer.pause(partitions.map((entry) => ({ topic: entry.topic, partitions: [entry.partition] }))),
+    resume: (partitions) =>
+      consumer.resume(partitions.map((entry) => ({ topic: entry.topic, partitions: [entry.partition] }))),
     seek: (position) => consumer.seek({ ...position }),
     assignment: () => consumer.assignment().map((entry) => ({ topic: entry.topic, partition: entry.partition })),
     disconnect: () => consumer.disconnect(),

@@ -1,6 +1,6 @@
 import kafkajs, { type Consumer, type EachBatchPayload } from "kafkajs";
 import { produceFailed } from "./errors.ts";
-import { normaliseHeaders } from "./headers.ts";
+import { toConsumerBatch } from "./batch.ts";
 import { kafkajsAdmin } from "./kafkajsAdmin.ts";
 import type { ConsumerOptions, KafkaClient, KafkaConsumer, KafkaProducer, ProducerOptions } from "./port.ts";
 
@@ -55,7 +55,11 @@ async function kafkajsProducer(kafka: InstanceType<typeof Kafka>, options: Produ
             partition: record.partition,
           })),
         });
-        return metadata.map((entry) => ({ topic: entry.topicName, partition: entry.partition, offset: entry.baseOffset ?? entry.offset ?? "-1" }));
+        return metadata.map((entry) => ({
+          topic: entry.topicName,
+          partition: entry.partition,
+          offset: entry.baseOffset ?? entry.offset ?? "-1",
+        }));
       } catch (error) {
         throw produceFailed(topic, error);
       }
@@ -92,26 +96,14 @@ async function kafkajsConsumer(kafka: InstanceType<typeof Kafka>, options: Consu
           // kafkajs sizes fetches in bytes; the port promises at most maxBatchSize records per call.
           for (let start = 0; start < batch.messages.length && !isStale(); start += maxBatchSize) {
             const chunk = batch.messages.slice(start, start + maxBatchSize);
-            await handler(
-              {
-                topic: batch.topic,
-                partition: batch.partition,
-                highWatermark: batch.highWatermark,
-                records: chunk.map((message) => ({
-                  topic: batch.topic,
-                  partition: batch.partition,
-                  offset: message.offset,
-                  key: message.key,
-                  value: message.value,
-                  headers: normaliseHeaders(message.headers),
-                  timestamp: message.timestamp,
-                })),
-              },
-              { isStale },
-            );
+            await handler(toConsumerBatch(batch.topic, batch.partition, batch.highWatermark, chunk), { isStale });
             if (isPausedBy(consumer, batch.topic, batch.partition)) {
               // Same contract as the Confluent client: a batch whose partition was paused is delivered again on resume.
-              consumer.seek({ topic: batch.topic, partition: batch.partition, offset: chunk[0]?.offset ?? batch.firstOffset() ?? "0" });
+              consumer.seek({
+                topic: batch.topic,
+                partition: batch.partition,
+                offset: chunk[0]?.offset ?? batch.firstOffset() ?? "0",
+              });
               return;
             }
             const last = chunk[chunk.length - 1];
@@ -121,8 +113,10 @@ async function kafkajsConsumer(kafka: InstanceType<typeof Kafka>, options: Consu
         },
       }),
     commit: (offsets) => consumer.commitOffsets(offsets.map((entry) => ({ ...entry }))),
-    pause: (partitions) => consumer.pause(partitions.map((entry) => ({ topic: entry.topic, partitions: [entry.partition] }))),
-    resume: (partitions) => consumer.resume(partitions.map((entry) => ({ topic: entry.topic, partitions: [entry.partition] }))),
+    pause: (partitions) =>
+      consumer.pause(partitions.map((entry) => ({ topic: entry.topic, partitions: [entry.partition] }))),
+    resume: (partitions) =>
+      consumer.resume(partitions.map((entry) => ({ topic: entry.topic, partitions: [entry.partition] }))),
     seek: (position) => consumer.seek({ ...position }),
     assignment: () => [...assigned],
     disconnect: () => consumer.disconnect(),
