@@ -34,6 +34,8 @@ export const gatewayConfigSchema = commonConfigSchema
     HIGH_WATERMARK: fraction(0.8),
     HARD_WATERMARK: fraction(1),
     PRODUCE_TIMEOUT_MS: env.positiveInt(15_000),
+    /** How long the producer waits to fill a request: more records per acks=all round trip vs added latency. */
+    KAFKA_LINGER_MS: env.nonNegativeInt(2),
     CREDENTIAL_CACHE_TTL_MS: env.positiveInt(60_000),
     CREDENTIAL_CACHE_SIZE: env.positiveInt(200_000),
     DOWNLINK_GROUP_ID: z.string().min(1).default("fleetline-gateway-downlink"),

@@ -33,7 +33,7 @@ const onStartupRetry = (what: string) => (error: unknown, attempt: number, delay
 await withRetry(retryPolicies.startup, () => postgresFleetStore(pool).ensureSchema(), { isRetriable: () => true, onRetry: onStartupRetry("PostgreSQL") });
 
 const kafka = createKafkaClient({ brokers: config.KAFKA_BROKERS, clientId: "fleetline-gateway", kind: config.KAFKA_CLIENT });
-const producer = await kafka.producer({ lingerMs: 2, deliveryTimeoutMs: config.PRODUCE_TIMEOUT_MS });
+const producer = await kafka.producer({ lingerMs: config.KAFKA_LINGER_MS, deliveryTimeoutMs: config.PRODUCE_TIMEOUT_MS });
 const serde = createSerde({ registryUrl: config.SCHEMA_REGISTRY_URL, retry: retryPolicies.registryCall });
 const encoder = await withRetry(
   retryPolicies.startup,

@@ -35,7 +35,7 @@ running, registry, gateway, pipeline, a provisioned fleet) and stops it afterwar
   --group-id ID         pipeline consumer group for the lag check                (default fleetline-pipeline)
   --loss F --duplicates F --reorder F --malformed F   misbehaviour fractions (default 0)
   --audit-timeout S     longest wait for the pipeline to catch up               (default 120)
-  --warmup S            connect the fleet at 10% of --rate for S seconds first, not measured (default 5; 0 = off)
+  --warmup S            connect the fleet at 10% of --rate for S seconds first, not measured (default 15; 0 = off)
   --help`;
 
 const { values } = parseArgs({
@@ -57,7 +57,7 @@ const { values } = parseArgs({
     reorder: { type: "string", default: "0" },
     malformed: { type: "string", default: "0" },
     "audit-timeout": { type: "string", default: "120" },
-    warmup: { type: "string", default: "5" },
+    warmup: { type: "string", default: "15" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
@@ -106,7 +106,10 @@ async function main(): Promise<number> {
   };
   process.once("SIGINT", () => void stopFleet().finally(() => process.exit(130)));
   try {
-    if (!values["mqtt-url"]) fleet = await startLocalFleet({ vehicles, databaseUrl: config.DATABASE_URL, log: (line) => console.log(line) });
+    // Every ramp step reconnects the whole fleet, which real vehicles do not do; a credential cache that outlives
+    // the run keeps those reconnects from turning into an scrypt storm per step (first logins are in the warm-up).
+    const gatewayEnv = { CREDENTIAL_CACHE_TTL_MS: String(3_600_000) };
+    if (!values["mqtt-url"]) fleet = await startLocalFleet({ vehicles, databaseUrl: config.DATABASE_URL, log: (line) => console.log(line), gatewayEnv });
     const target = { mqttUrl: values["mqtt-url"] ?? fleet?.mqttUrl ?? "", credentialsFile: values.credentials ?? fleet?.credentialsFile ?? "" };
     const credentials = await loadCredentials(target.credentialsFile);
     const brokers = fleet?.brokers ?? config.KAFKA_BROKERS;
