@@ -27,9 +27,9 @@ export function kafkajsClient(options: { brokers: readonly string[]; clientId: s
 }
 
 async function kafkajsProducer(kafka: InstanceType<typeof Kafka>, options: ProducerOptions): Promise<KafkaProducer> {
-  // kafkajs's idempotent producer ("experimental") lost acknowledged records when a partition leader was
-  // SIGKILLed (test/failure/platform/brokerKill.test.ts caught ~120 of 24,000). Plain acks=all with one request
-  // in flight keeps order and loses nothing; the rare duplicate carries its event_id and is absorbed downstream.
+  // kafkajs's idempotent producer is "experimental"; plain acks=all with one request in flight keeps order.
+  // Neither mode survived test/failure/platform/brokerKill.test.ts: ~120 of 24,000 acknowledged records were
+  // not read back after a partition leader was SIGKILLed. This adapter is for measurement, not for guarantees.
   const producer = kafka.producer({
     idempotent: false,
     maxInFlightRequests: 1,

