@@ -1,26 +1,13 @@
+import type { TelemetryV1, TelemetryV2 } from "../../schemas/catalog.ts";
 import { UUID_PATTERN } from "./ids.ts";
 import { VIN_PATTERN } from "./vin.ts";
 
-/** The shared telemetry contract as a vehicle sends it (the gateway adds `received_at`). v2 fields are optional. */
-export interface TelemetryV1Payload {
-  event_id: string;
-  vin: string;
-  event_time: number;
-  seq: number;
-  latitude: number;
-  longitude: number;
-  speed_kph: number;
-  heading_deg: number;
-  odometer_km: number;
-  battery_soc_pct: number;
-  ambient_temp_c: number | null;
-}
-
-export interface TelemetryV2Payload extends TelemetryV1Payload {
-  battery_temp_c: number | null;
-  tyre_pressure_kpa: number[] | null;
-  fault_codes: string[];
-}
+/**
+ * The shared telemetry contract as a vehicle sends it: the generated Avro types minus `received_at`, which the
+ * gateway stamps. Derived, so the simulator cannot drift from schemas/avro.
+ */
+export type TelemetryV1Payload = Omit<TelemetryV1, "received_at">;
+export type TelemetryV2Payload = Omit<TelemetryV2, "received_at">;
 
 export type TelemetryPayload = TelemetryV1Payload | TelemetryV2Payload;
 
